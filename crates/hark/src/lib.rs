@@ -1,0 +1,3 @@
+//! hark: streaming answering-machine detection.
+#![deny(missing_docs)]
+pub mod g711;
