@@ -162,8 +162,12 @@ pub(crate) fn locate_edge(
     reference: f32,
     edge: Edge,
 ) -> EdgeFound {
-    let start = history.oldest() as i64;
-    let mut env = [0.0f32; HISTORY];
+    // At the start of the call, the silence before it counts: a tone there starts at 0.
+    let start = match history.oldest() {
+        0 => -(SPAN as i64),
+        oldest => oldest as i64,
+    };
+    let mut env = [0.0f32; HISTORY + SPAN];
     let mut count = 0;
     demodulate(history, start, end as i64, freq_hz, |_, e, _| {
         env[count] = e;

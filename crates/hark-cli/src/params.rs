@@ -1,0 +1,124 @@
+//! Detector parameters from a preset, a TOML file and flags, in that order of precedence.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use hark::{Config, Preset};
+use serde::Deserialize;
+
+/// Every detector parameter as a flag (milliseconds).
+#[derive(Debug, Clone, Args)]
+pub struct DetectorArgs {
+    /// Start from a preset: hark, twilio or bandwidth.
+    #[arg(long, default_value = "hark")]
+    pub preset: Preset,
+    /// A TOML file of parameters (same names as the flags, with underscores).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Nothing decided by this time: timeout.
+    #[arg(long, value_name = "MS")]
+    pub detection_timeout: Option<u32>,
+    /// No speech before this time: silence.
+    #[arg(long, value_name = "MS")]
+    pub silence_timeout: Option<u32>,
+    /// This much speech in the greeting: answering-machine.
+    #[arg(long, value_name = "MS")]
+    pub speech_threshold: Option<u32>,
+    /// This much silence after a short utterance: human.
+    #[arg(long, value_name = "MS")]
+    pub speech_end_threshold: Option<u32>,
+    /// Silence that ends a machine's message (default: speech_end_threshold).
+    #[arg(long, value_name = "MS")]
+    pub machine_speech_end_threshold: Option<u32>,
+    /// Hold answering-machine until the machine's message ends.
+    #[arg(long)]
+    pub delay_result: bool,
+    /// An utterance this long is greeting-like.
+    #[arg(long, value_name = "MS")]
+    pub long_utterance: Option<u32>,
+    /// Silence needed for human after a greeting-like utterance (0: off).
+    #[arg(long, value_name = "MS")]
+    pub long_utterance_end_threshold: Option<u32>,
+    /// Shortest pure tone reported.
+    #[arg(long, value_name = "MS")]
+    pub min_tone_duration: Option<u32>,
+}
+
+/// The parameters a TOML file may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileParams {
+    preset: Option<String>,
+    detection_timeout: Option<u32>,
+    silence_timeout: Option<u32>,
+    speech_threshold: Option<u32>,
+    speech_end_threshold: Option<u32>,
+    machine_speech_end_threshold: Option<u32>,
+    delay_result: Option<bool>,
+    long_utterance: Option<u32>,
+    long_utterance_end_threshold: Option<u32>,
+    min_tone_duration: Option<u32>,
+}
+
+fn read_file(path: &Path) -> Result<FileParams, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+impl DetectorArgs {
+    /// The configuration these arguments describe, checked.
+    pub fn config(&self) -> Result<Config, String> {
+        let file = match &self.config {
+            Some(path) => read_file(path)?,
+            None => FileParams::default(),
+        };
+        let preset = match (&file.preset, self.preset) {
+            // A preset named on the command line wins over the file's.
+            (Some(name), Preset::Hark) => name.parse::<Preset>().map_err(|e| {
+                format!(
+                    "{}: {e}",
+                    self.config
+                        .as_ref()
+                        .map_or(String::new(), |p| p.display().to_string())
+                )
+            })?,
+            _ => self.preset,
+        };
+        let mut c = preset.config();
+        let layers = [
+            (
+                file.detection_timeout,
+                file.silence_timeout,
+                file.speech_threshold,
+                file.speech_end_threshold,
+                file.machine_speech_end_threshold,
+                file.long_utterance,
+                file.long_utterance_end_threshold,
+                file.min_tone_duration,
+            ),
+            (
+                self.detection_timeout,
+                self.silence_timeout,
+                self.speech_threshold,
+                self.speech_end_threshold,
+                self.machine_speech_end_threshold,
+                self.long_utterance,
+                self.long_utterance_end_threshold,
+                self.min_tone_duration,
+            ),
+        ];
+        for (dt, st, sth, seth, mseth, lu, luet, mtd) in layers {
+            c.detection_timeout = dt.unwrap_or(c.detection_timeout);
+            c.silence_timeout = st.unwrap_or(c.silence_timeout);
+            c.speech_threshold = sth.unwrap_or(c.speech_threshold);
+            c.speech_end_threshold = seth.unwrap_or(c.speech_end_threshold);
+            c.machine_speech_end_threshold = mseth.or(c.machine_speech_end_threshold);
+            c.long_utterance = lu.unwrap_or(c.long_utterance);
+            c.long_utterance_end_threshold = luet.unwrap_or(c.long_utterance_end_threshold);
+            c.min_tone_duration = mtd.unwrap_or(c.min_tone_duration);
+        }
+        c.delay_result = self.delay_result || file.delay_result.unwrap_or(c.delay_result);
+        c.validate().map_err(|e| e.to_string())?;
+        Ok(c)
+    }
+}
