@@ -15,6 +15,15 @@ pub struct LabelBeep {
     pub freq_hz: f64,
 }
 
+/// A labelled non-beep tone (ringback, fax, DTMF...): one or more frequencies.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelTone {
+    pub onset_ms: f64,
+    pub end_ms: f64,
+    #[serde(default)]
+    pub freq_hz: Vec<f64>,
+}
+
 /// One line of `labels.jsonl`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Label {
@@ -25,6 +34,8 @@ pub struct Label {
     pub allowed: Vec<String>,
     #[serde(default)]
     pub beeps: Vec<LabelBeep>,
+    #[serde(default)]
+    pub tones: Vec<LabelTone>,
     #[serde(default)]
     pub first_utterance_end_ms: Option<f64>,
     #[serde(default)]
@@ -144,8 +155,12 @@ pub struct Report {
     pub beep_onset_error_ms: Spread,
     /// Message-end event after the labelled end of the beep that ended the message.
     pub message_end_after_beep_ms: Spread,
+    /// Tones found where nothing tonal was labelled (on speech, noise or silence).
     pub false_beeps: usize,
     pub false_beep_files: Vec<String>,
+    /// Tones found on labelled non-beep tones (fax, European ringback...): right as tones,
+    /// wrong as beeps until tones are classified.
+    pub tones_on_labelled_tones: usize,
     pub errors: Vec<String>,
     pub misclassified: Vec<String>,
     pub audio_seconds: f64,
@@ -215,7 +230,14 @@ impl Report {
                 }
             }
             for f in &res.beeps {
-                if !label.beeps.iter().any(|b| matches(b, f)) {
+                let on_tone = label.tones.iter().any(|t| {
+                    f.onset_ms < t.end_ms
+                        && f.end_ms > t.onset_ms
+                        && t.freq_hz.iter().any(|hz| (f.freq_hz - hz).abs() <= 30.0)
+                });
+                if on_tone {
+                    r.tones_on_labelled_tones += 1;
+                } else if !label.beeps.iter().any(|b| matches(b, f)) {
                     r.false_beeps += 1;
                     r.false_beep_files.push(format!(
                         "{}: {} Hz at {}-{} ms",
@@ -295,13 +317,15 @@ impl Report {
             self.machine_decision_ms.text()
         );
         s += &format!(
-            "beeps: recall {} ({}/{}), onset error {}, message end after beep {}, false beeps {}\n",
+            "beeps: recall {} ({}/{}), onset error {}, message end after beep {}, false beeps {} \
+             (and {} tones found on labelled non-beep tones)\n",
             pct(self.beep_recall),
             self.beeps_found,
             self.beeps_labelled,
             self.beep_onset_error_ms.text(),
             self.message_end_after_beep_ms.text(),
-            self.false_beeps
+            self.false_beeps,
+            self.tones_on_labelled_tones
         );
         if !self.by_tag.is_empty() {
             s += "\nby tag\n";

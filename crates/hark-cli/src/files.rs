@@ -18,7 +18,12 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
+            let before = out.len();
             walk(path, &mut out);
+            // A folder with no audio in it is reported, not silently skipped.
+            if out.len() == before {
+                out.push(path.clone());
+            }
         } else {
             out.push(path.clone());
         }
@@ -37,7 +42,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             walk(&path, out);
-        } else if is_audio(&path) {
+        } else if path.is_file() && is_audio(&path) {
+            // Only regular files: opening a named pipe would wait forever.
             out.push(path);
         }
     }

@@ -153,8 +153,9 @@ impl Summary {
             format!("; {:.0} audio s per CPU s", self.audio_seconds / c)
         });
         format!(
-            "{} files: {}; {:.3} h of audio in {:.2} s ({:.0}x real time{})",
+            "{} file{}: {}; {:.3} h of audio in {:.2} s ({:.0}x real time{})",
             self.files,
+            if self.files == 1 { "" } else { "s" },
             if counts.is_empty() {
                 "none".into()
             } else {

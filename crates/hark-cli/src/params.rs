@@ -9,9 +9,9 @@ use serde::Deserialize;
 /// Every detector parameter as a flag (milliseconds).
 #[derive(Debug, Clone, Args)]
 pub struct DetectorArgs {
-    /// Start from a preset: hark, twilio or bandwidth.
-    #[arg(long, default_value = "hark")]
-    pub preset: Preset,
+    /// Start from a preset: hark (the default), twilio or bandwidth.
+    #[arg(long)]
+    pub preset: Option<Preset>,
     /// A TOML file of parameters (same names as the flags, with underscores).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -72,17 +72,14 @@ impl DetectorArgs {
             Some(path) => read_file(path)?,
             None => FileParams::default(),
         };
-        let preset = match (&file.preset, self.preset) {
-            // A preset named on the command line wins over the file's.
-            (Some(name), Preset::Hark) => name.parse::<Preset>().map_err(|e| {
-                format!(
-                    "{}: {e}",
-                    self.config
-                        .as_ref()
-                        .map_or(String::new(), |p| p.display().to_string())
-                )
+        // A preset named on the command line wins over the file's.
+        let preset = match (self.preset, &file.preset) {
+            (Some(preset), _) => preset,
+            (None, Some(name)) => name.parse::<Preset>().map_err(|e| {
+                let path = self.config.as_deref().unwrap_or(Path::new(""));
+                format!("{}: {e}", path.display())
             })?,
-            _ => self.preset,
+            (None, None) => Preset::Hark,
         };
         let mut c = preset.config();
         let layers = [

@@ -10,14 +10,15 @@ use crate::history::History;
 use crate::plan::{Plan, HOP, WINDOW};
 use crate::spectrum::Spectrum;
 use crate::tone::{ToneEvents, ToneTracker};
-use crate::vad::{Vad, VadEvents, SILENCE_DBFS};
+use crate::vad::{SpeechBandFilter, Vad, VadEvents, SILENCE_DBFS};
 
 /// What the detector measured in one 10 ms frame, for tracing and plots.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Frame {
     /// Stream position at the end of the frame.
     pub end: u64,
-    /// The frame's energy in dBFS (a full-scale sine is -3 dBFS).
+    /// The frame's energy in the speech band (above 200 Hz), in dBFS (a full-scale sine is
+    /// -3 dBFS).
     pub energy_dbfs: f32,
     /// The VAD's noise floor in dBFS.
     pub floor_dbfs: f32,
@@ -62,6 +63,9 @@ pub struct Detector {
     plan: Arc<Plan>,
     history: History,
     hop_fill: usize,
+    speech_band: SpeechBandFilter,
+    /// Sum of squares of the speech-band signal over the frame so far.
+    hop_energy: f32,
     spectrum: Spectrum,
     tone: ToneTracker,
     vad: Vad,
@@ -77,6 +81,8 @@ impl Detector {
             plan,
             history: History::new(),
             hop_fill: 0,
+            speech_band: SpeechBandFilter::default(),
+            hop_energy: 0.0,
             spectrum,
             tone: ToneTracker::new(),
             vad: Vad::new(),
@@ -114,6 +120,8 @@ impl Detector {
     pub fn reset(&mut self) {
         self.history.reset();
         self.hop_fill = 0;
+        self.speech_band = SpeechBandFilter::default();
+        self.hop_energy = 0.0;
         self.spectrum.reset();
         self.tone.reset();
         self.vad.reset();
@@ -148,6 +156,8 @@ impl Detector {
             return;
         }
         self.history.push(sample);
+        let y = self.speech_band.filter(sample as f32 * (1.0 / 32768.0));
+        self.hop_energy += y * y;
         self.hop_fill += 1;
         if self.hop_fill == HOP {
             self.hop_fill = 0;
@@ -188,7 +198,8 @@ impl Detector {
     fn process_frame(&mut self, sink: &mut impl EventSink) {
         let end = self.history.pos();
         let limits = self.plan.limits;
-        let energy_db = mean_square_db(&self.history, end, HOP);
+        let energy_db = to_db(self.hop_energy / HOP as f32);
+        self.hop_energy = 0.0;
         let window_db = mean_square_db(&self.history, end, WINDOW);
 
         let spectrum = self
@@ -250,7 +261,10 @@ fn mean_square_db(history: &History, end: u64, len: usize) -> f32 {
             x * x
         })
         .sum();
-    let mean = sum / len as f32;
+    to_db(sum / len as f32)
+}
+
+fn to_db(mean: f32) -> f32 {
     if mean > 0.0 {
         (10.0 * mean.log10()).max(SILENCE_DBFS)
     } else {

@@ -13,6 +13,8 @@ const PEAK_MIN_HZ: f32 = 280.0;
 const PEAK_MAX_HZ: f32 = 3420.0;
 /// A Hann window spreads a pure tone over its peak bin and two bins either side.
 const LOBE: usize = 2;
+/// How far a steady tone's peak may move between frames, in bins (3 Hz).
+const STEADY_BINS: f32 = 0.1;
 /// Quieter windows are not analysed: nothing tonal is worth reporting below -62 dBFS.
 pub(crate) const MIN_ANALYSIS_DBFS: f32 = -62.0;
 
@@ -30,8 +32,9 @@ pub(crate) struct FrameSpectrum {
     /// Energy at twice and three times the peak frequency, relative to the peak: voices and
     /// musical notes have harmonics, beeps do not.
     pub harmonics: f32,
-    /// The peak bin has stayed within one bin for the last three frames: a steady tone
-    /// (single or dual), not the moving harmonics of speech.
+    /// The peak stayed within a bin for the last three frames, or the two strongest peaks
+    /// held their frequencies (to 3 Hz) for the last five: a steady tone, single or dual, not
+    /// the moving harmonics of speech.
     pub steady: bool,
 }
 
@@ -41,7 +44,8 @@ pub(crate) struct Spectrum {
     output: Box<[Complex<f32>]>,
     scratch: Box<[Complex<f32>]>,
     power: Box<[f32]>,
-    recent_peaks: [usize; 3],
+    /// The strongest and second-strongest peaks of the last five frames, in bins.
+    recent_peaks: [(f32, f32); 5],
 }
 
 impl Spectrum {
@@ -51,12 +55,12 @@ impl Spectrum {
             output: vec![Complex::new(0.0, 0.0); BINS].into_boxed_slice(),
             scratch: vec![Complex::new(0.0, 0.0); plan.scratch_len].into_boxed_slice(),
             power: vec![0.0; BINS].into_boxed_slice(),
-            recent_peaks: [0; 3],
+            recent_peaks: [(0.0, 0.0); 5],
         }
     }
 
     pub fn reset(&mut self) {
-        self.recent_peaks = [0; 3];
+        self.recent_peaks = [(0.0, 0.0); 5];
     }
 
     /// Analyses the window that ends at `end` (exclusive).
@@ -68,7 +72,7 @@ impl Spectrum {
         level_dbfs: f32,
     ) -> FrameSpectrum {
         if level_dbfs < MIN_ANALYSIS_DBFS {
-            self.recent_peaks = [0; 3];
+            self.recent_peaks = [(0.0, 0.0); 5];
             return FrameSpectrum::default();
         }
         let start = end as i64 - WINDOW as i64;
@@ -105,13 +109,24 @@ impl Spectrum {
             .map(|k| self.power[k])
             .sum();
 
-        self.recent_peaks = [self.recent_peaks[1], self.recent_peaks[2], peak];
-        let steady = self
-            .recent_peaks
-            .iter()
-            .all(|&k| k != 0 && k.abs_diff(peak) <= 1);
-
         let position = interpolate_peak(&self.power, peak);
+        let second_position = interpolate_peak(&self.power, second);
+        self.recent_peaks.rotate_left(1);
+        self.recent_peaks[4] = (position, second_position);
+        // One peak that stays within a bin for three frames, or two that hold their
+        // frequencies for five (a dual tone's strongest may swap from frame to frame). Such
+        // tones hold to a small fraction of a bin; the harmonics of a voice wander with its
+        // pitch.
+        let near = |a: f32, b: f32| a > 0.0 && (a - b).abs() <= STEADY_BINS;
+        let (p, s) = (position, second_position);
+        // Ringback's two tones fall in one lobe and beat: that peak wobbles, within a bin.
+        let steady = self.recent_peaks[2..]
+            .iter()
+            .all(|&(q, _)| q > 0.0 && (q - p).abs() <= 1.0)
+            || self
+                .recent_peaks
+                .iter()
+                .all(|&(q, r)| (near(q, p) && near(r, s)) || (near(q, s) && near(r, p)));
         let harmonics: f32 = [2.0, 3.0]
             .iter()
             .map(|h| (h * position).round() as usize)
