@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crossbeam_channel::{bounded, unbounded};
-use hark::{samples_to_ms, Detector, Event, MessageEndBy, Plan};
+use hark::{samples_to_ms, Detector, Event, Plan};
 use hark_audio::{AudioReader, ReadOptions};
 use serde::Serialize;
 
@@ -112,10 +112,7 @@ pub fn classify_file(path: &Path, plan: &Arc<Plan>, options: &ReadOptions) -> Fi
     let message_end = events.iter().find_map(|e| match e {
         Event::MessageEnd(m) => Some(MessageEndOut {
             at_ms: round(samples_to_ms(m.at)),
-            by: match m.by {
-                MessageEndBy::Beep(_) => "beep",
-                _ => "silence",
-            },
+            by: m.by.as_str(),
         }),
         _ => None,
     });

@@ -70,14 +70,11 @@ pub fn class_of(result: &str) -> &'static str {
     }
 }
 
-fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * (v.len() - 1) as f64).round() as usize;
-    Some(v[rank.min(v.len() - 1)])
+/// The value at percentile `p` of `sorted` (nearest rank).
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let rank = ((p / 100.0) * last as f64).round() as usize;
+    sorted.get(rank.min(last)).copied()
 }
 
 /// Percentiles of a list of milliseconds.
@@ -91,11 +88,13 @@ pub struct Spread {
 
 impl Spread {
     fn of(values: &[f64]) -> Self {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
         Spread {
-            count: values.len(),
-            p50: percentile(values, 50.0),
-            p90: percentile(values, 90.0),
-            max: percentile(values, 100.0),
+            count: sorted.len(),
+            p50: percentile(&sorted, 50.0),
+            p90: percentile(&sorted, 90.0),
+            max: percentile(&sorted, 100.0),
         }
     }
 

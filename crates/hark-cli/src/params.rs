@@ -44,7 +44,7 @@ pub struct DetectorArgs {
     pub min_tone_duration: Option<u32>,
 }
 
-/// The parameters a TOML file may set.
+/// The parameters a TOML file (or the flags) may set.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileParams {
@@ -60,12 +60,47 @@ struct FileParams {
     min_tone_duration: Option<u32>,
 }
 
+impl FileParams {
+    /// Sets every parameter this layer names.
+    fn apply(&self, c: &mut Config) {
+        c.detection_timeout = self.detection_timeout.unwrap_or(c.detection_timeout);
+        c.silence_timeout = self.silence_timeout.unwrap_or(c.silence_timeout);
+        c.speech_threshold = self.speech_threshold.unwrap_or(c.speech_threshold);
+        c.speech_end_threshold = self.speech_end_threshold.unwrap_or(c.speech_end_threshold);
+        c.machine_speech_end_threshold = self
+            .machine_speech_end_threshold
+            .or(c.machine_speech_end_threshold);
+        c.delay_result = self.delay_result.unwrap_or(c.delay_result);
+        c.long_utterance = self.long_utterance.unwrap_or(c.long_utterance);
+        c.long_utterance_end_threshold = self
+            .long_utterance_end_threshold
+            .unwrap_or(c.long_utterance_end_threshold);
+        c.min_tone_duration = self.min_tone_duration.unwrap_or(c.min_tone_duration);
+    }
+}
+
 fn read_file(path: &Path) -> Result<FileParams, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 impl DetectorArgs {
+    /// The flags as a layer over the file's parameters (`--delay-result` can only turn it on).
+    fn overrides(&self) -> FileParams {
+        FileParams {
+            preset: None,
+            detection_timeout: self.detection_timeout,
+            silence_timeout: self.silence_timeout,
+            speech_threshold: self.speech_threshold,
+            speech_end_threshold: self.speech_end_threshold,
+            machine_speech_end_threshold: self.machine_speech_end_threshold,
+            delay_result: self.delay_result.then_some(true),
+            long_utterance: self.long_utterance,
+            long_utterance_end_threshold: self.long_utterance_end_threshold,
+            min_tone_duration: self.min_tone_duration,
+        }
+    }
+
     /// The configuration these arguments describe, checked.
     pub fn config(&self) -> Result<Config, String> {
         let file = match &self.config {
@@ -82,39 +117,8 @@ impl DetectorArgs {
             (None, None) => Preset::Hark,
         };
         let mut c = preset.config();
-        let layers = [
-            (
-                file.detection_timeout,
-                file.silence_timeout,
-                file.speech_threshold,
-                file.speech_end_threshold,
-                file.machine_speech_end_threshold,
-                file.long_utterance,
-                file.long_utterance_end_threshold,
-                file.min_tone_duration,
-            ),
-            (
-                self.detection_timeout,
-                self.silence_timeout,
-                self.speech_threshold,
-                self.speech_end_threshold,
-                self.machine_speech_end_threshold,
-                self.long_utterance,
-                self.long_utterance_end_threshold,
-                self.min_tone_duration,
-            ),
-        ];
-        for (dt, st, sth, seth, mseth, lu, luet, mtd) in layers {
-            c.detection_timeout = dt.unwrap_or(c.detection_timeout);
-            c.silence_timeout = st.unwrap_or(c.silence_timeout);
-            c.speech_threshold = sth.unwrap_or(c.speech_threshold);
-            c.speech_end_threshold = seth.unwrap_or(c.speech_end_threshold);
-            c.machine_speech_end_threshold = mseth.or(c.machine_speech_end_threshold);
-            c.long_utterance = lu.unwrap_or(c.long_utterance);
-            c.long_utterance_end_threshold = luet.unwrap_or(c.long_utterance_end_threshold);
-            c.min_tone_duration = mtd.unwrap_or(c.min_tone_duration);
-        }
-        c.delay_result = self.delay_result || file.delay_result.unwrap_or(c.delay_result);
+        file.apply(&mut c);
+        self.overrides().apply(&mut c);
         c.validate().map_err(|e| e.to_string())?;
         Ok(c)
     }

@@ -113,110 +113,96 @@ impl Decider {
         let now = obs.end;
 
         if self.decision.is_none() && !self.held_machine {
-            let silence_since_speech = match (obs.burst, self.last_speech_end) {
-                (None, Some(end)) => Some(now - end),
-                _ => None,
-            };
-            if let Some(tone) = obs.tone.started {
-                self.decide(
-                    Outcome::ToneDetected,
-                    Reason::Tone,
-                    obs,
-                    Some(tone),
-                    None,
-                    sink,
-                );
-                self.awaiting_message_end = true;
-            } else if self.speech(obs.burst) >= limits.speech_threshold {
-                if delay_result {
+            if let Some((outcome, reason, tone)) = self.verdict(limits, obs) {
+                let machine_like =
+                    matches!(outcome, Outcome::AnsweringMachine | Outcome::ToneDetected);
+                if outcome == Outcome::AnsweringMachine && delay_result {
                     self.held_machine = true;
                 } else {
-                    self.decide(
-                        Outcome::AnsweringMachine,
-                        Reason::LongGreeting,
-                        obs,
-                        None,
-                        None,
-                        sink,
-                    );
+                    self.decide(outcome, reason, obs, tone, None, sink);
                 }
-                self.awaiting_message_end = true;
-            } else if !obs.tone_active
-                && silence_since_speech.is_some_and(|s| s >= self.human_silence(limits))
-            {
-                self.decide(
-                    Outcome::Human,
-                    Reason::SilenceAfterGreeting,
-                    obs,
-                    None,
-                    None,
-                    sink,
-                );
-            } else if self.first_speech.is_none() && now >= limits.silence_timeout {
-                self.decide(
-                    Outcome::Silence,
-                    Reason::InitialSilence,
-                    obs,
-                    None,
-                    None,
-                    sink,
-                );
-            } else if now >= limits.detection_timeout {
-                self.decide(
-                    Outcome::Timeout,
-                    Reason::DetectionTimeout,
-                    obs,
-                    None,
-                    None,
-                    sink,
-                );
+                self.awaiting_message_end = machine_like;
             }
         }
 
         if self.awaiting_message_end {
-            let machine = self.held_machine
-                || self
-                    .decision
-                    .is_some_and(|d| d.outcome == Outcome::AnsweringMachine);
-            let by = if let Some(beep) = obs.tone.ended {
-                Some(MessageEndBy::Beep(beep))
-            } else {
-                match (machine, obs.burst, self.last_speech_end) {
-                    (true, None, Some(speech_end))
-                        if !obs.tone_active
-                            && now - speech_end >= limits.machine_speech_end_threshold =>
-                    {
-                        Some(MessageEndBy::Silence { speech_end })
-                    }
-                    _ => None,
-                }
-            };
-            if let Some(by) = by {
+            if let Some(by) = self.message_end_by(limits, obs) {
                 let end = MessageEnd { at: now, by };
-                if self.held_machine {
-                    self.held_machine = false;
-                    self.decide(
-                        Outcome::AnsweringMachine,
-                        Reason::LongGreeting,
-                        obs,
-                        None,
-                        Some(end),
-                        sink,
-                    );
-                }
+                self.release_held_machine(obs, Some(end), sink);
                 self.awaiting_message_end = false;
                 sink.event(Event::MessageEnd(end));
             }
         }
 
-        if self.held_machine && now >= limits.detection_timeout {
+        if now >= limits.detection_timeout {
+            self.release_held_machine(obs, None, sink);
+        }
+    }
+
+    /// The first rule that fires on this frame, in Bandwidth's order of precedence.
+    fn verdict(
+        &self,
+        limits: &Limits,
+        obs: &Observation,
+    ) -> Option<(Outcome, Reason, Option<ToneOnset>)> {
+        let now = obs.end;
+        let silence_since_speech = match (obs.burst, self.last_speech_end) {
+            (None, Some(end)) => Some(now - end),
+            _ => None,
+        };
+        if let Some(tone) = obs.tone.started {
+            Some((Outcome::ToneDetected, Reason::Tone, Some(tone)))
+        } else if self.speech(obs.burst) >= limits.speech_threshold {
+            Some((Outcome::AnsweringMachine, Reason::LongGreeting, None))
+        } else if !obs.tone_active
+            && silence_since_speech.is_some_and(|s| s >= self.human_silence(limits))
+        {
+            Some((Outcome::Human, Reason::SilenceAfterGreeting, None))
+        } else if self.first_speech.is_none() && now >= limits.silence_timeout {
+            Some((Outcome::Silence, Reason::InitialSilence, None))
+        } else if now >= limits.detection_timeout {
+            Some((Outcome::Timeout, Reason::DetectionTimeout, None))
+        } else {
+            None
+        }
+    }
+
+    /// What ends a machine's message on this frame: its beep, or enough silence after a
+    /// machine's speech.
+    fn message_end_by(&self, limits: &Limits, obs: &Observation) -> Option<MessageEndBy> {
+        if let Some(beep) = obs.tone.ended {
+            return Some(MessageEndBy::Beep(beep));
+        }
+        let machine = self.held_machine
+            || self
+                .decision
+                .is_some_and(|d| d.outcome == Outcome::AnsweringMachine);
+        match (machine, obs.burst, self.last_speech_end) {
+            (true, None, Some(speech_end))
+                if !obs.tone_active
+                    && obs.end - speech_end >= limits.machine_speech_end_threshold =>
+            {
+                Some(MessageEndBy::Silence { speech_end })
+            }
+            _ => None,
+        }
+    }
+
+    /// Emits a machine verdict held by `delay_result`, if there is one.
+    fn release_held_machine(
+        &mut self,
+        obs: &Observation,
+        message_end: Option<MessageEnd>,
+        sink: &mut impl EventSink,
+    ) {
+        if self.held_machine {
             self.held_machine = false;
             self.decide(
                 Outcome::AnsweringMachine,
                 Reason::LongGreeting,
                 obs,
                 None,
-                None,
+                message_end,
                 sink,
             );
         }
@@ -231,17 +217,15 @@ impl Decider {
         sink: &mut impl EventSink,
     ) {
         self.update(limits, delay_result, obs, sink);
+        self.release_held_machine(obs, None, sink);
         if self.decision.is_some() {
             return;
         }
-        let (outcome, reason) = if self.held_machine {
-            (Outcome::AnsweringMachine, Reason::LongGreeting)
-        } else if self.first_speech.is_none() {
-            (Outcome::Silence, Reason::EndOfStream)
+        let outcome = if self.first_speech.is_none() {
+            Outcome::Silence
         } else {
-            (Outcome::Timeout, Reason::EndOfStream)
+            Outcome::Timeout
         };
-        self.held_machine = false;
-        self.decide(outcome, reason, obs, None, None, sink);
+        self.decide(outcome, Reason::EndOfStream, obs, None, None, sink);
     }
 }

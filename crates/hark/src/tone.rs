@@ -5,7 +5,7 @@
 //! beat and never are). Consecutive such frames at one frequency and level make a segment;
 //! its edges are then found to the sample from the envelope.
 
-use crate::envelope::{frame_envelope, locate_edge, Edge, Shape};
+use crate::envelope::{frame_envelope, locate_edge, Edge, Shape, SPAN};
 use crate::event::{ToneOnset, ToneSegment};
 use crate::history::History;
 use crate::plan::{Limits, HOP, WINDOW};
@@ -171,11 +171,7 @@ impl ToneTracker {
             }
             let seg = *seg;
             self.segment = None;
-            let finished = finish(limits, &seg, seg.end_candidate.unwrap_or(end));
-            if finished.is_some() && !seg.confirmed {
-                events.started = Some(seg.onset_event());
-            }
-            events.ended = finished;
+            events = close(limits, &seg, seg.end_candidate.unwrap_or(end));
         }
 
         if let (Some(env), Shape::Steady | Shape::Rising) = (envelope, shape) {
@@ -201,35 +197,37 @@ impl ToneTracker {
 
     /// Ends whatever tone is sounding at the end of the stream.
     pub fn finish(&mut self, limits: &Limits, history: &History, end: u64) -> ToneEvents {
-        let mut events = ToneEvents::default();
-        if let Some(seg) = self.segment.take() {
-            let stop = seg.end_candidate.unwrap_or_else(|| {
-                locate_edge(history, end, seg.freq_hz, seg.reference, Edge::End)
-                    .at
-                    .max(seg.onset)
-            });
-            // A tone still sounding when the stream stops ends with the stream.
-            let stop = if seg.end_candidate.is_none() && stop + 64 >= end {
+        let Some(seg) = self.segment.take() else {
+            return ToneEvents::default();
+        };
+        let stop = seg.end_candidate.unwrap_or_else(|| {
+            let found = locate_edge(history, end, seg.freq_hz, seg.reference, Edge::End)
+                .at
+                .max(seg.onset);
+            // A tone still sounding when the stream stops (its envelope still up within the
+            // averaging span) ends with the stream.
+            if found + SPAN as u64 >= end {
                 end
             } else {
-                stop
-            };
-            events.ended = finish(limits, &seg, stop);
-            if events.ended.is_some() && !seg.confirmed {
-                events.started = Some(seg.onset_event());
+                found
             }
-        }
-        events
+        });
+        close(limits, &seg, stop)
     }
 }
 
-/// The finished segment, if it was long and steady enough to be a tone.
-fn finish(limits: &Limits, seg: &Segment, end: u64) -> Option<ToneSegment> {
+/// The events of a segment that ends at `end`: the tone's end if it was long and steady
+/// enough to be one, preceded by its start if that was not reported yet.
+fn close(limits: &Limits, seg: &Segment, end: u64) -> ToneEvents {
     let long_enough = end.saturating_sub(seg.onset) + DURATION_SLACK >= limits.min_tone_duration;
-    (seg.confirmed || (long_enough && seg.is_tone(end))).then(|| ToneSegment {
+    let ended = (seg.confirmed || (long_enough && seg.is_tone(end))).then(|| ToneSegment {
         onset: seg.onset,
         end,
         freq_hz: seg.freq_hz,
         level_dbfs: seg.level_db(),
-    })
+    });
+    ToneEvents {
+        started: (ended.is_some() && !seg.confirmed).then(|| seg.onset_event()),
+        ended,
+    }
 }
